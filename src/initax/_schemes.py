@@ -1,0 +1,297 @@
+"""Array-level initializers as values.
+
+Every initializer is a frozen dataclass registered as a JAX pytree: its numeric
+hyperparameters (scales, sigmas) are pytree leaves, so they can be traced and
+vmapped, and its structural settings (mode, distribution, axes) are static
+metadata. Two initializers with equal hyperparameters compare and hash equal, so
+passing a fresh but equal one never triggers a recompile.
+
+The sampling itself is delegated to :mod:`jax.nn.initializers` wherever JAX has
+the distribution; names shared with JAX mean exactly JAX's distribution.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.nn import initializers as jinit
+
+from initax._validate import check_float_dtype, check_nonnegative
+
+Shape = Sequence[int]
+Axis = int | tuple[int, ...]
+
+
+def _compute_dtype(dtype: np.dtype) -> np.dtype:
+    # Half precision is sampled in float32 and cast: QR (orthogonal) is refused
+    # in half precision on CPU, and small variances such as 2/fan_in for wide
+    # layers lose most of their digits as float16 subnormals.
+    return np.dtype(jnp.float32) if dtype.itemsize < 4 else dtype
+
+
+def _register(data: Sequence[str]):
+    """Make ``cls`` a frozen dataclass and a pytree with ``data`` fields as leaves."""
+
+    def wrap(cls):
+        cls = dataclasses.dataclass(frozen=True, repr=False)(cls)
+        names = [f.name for f in dataclasses.fields(cls)]
+        meta = [n for n in names if n not in data]
+        return jax.tree_util.register_dataclass(cls, data_fields=list(data), meta_fields=meta)
+
+    return wrap
+
+
+class Initializer:
+    """Base class of initax initializers.
+
+    An initializer is called as ``init(key, shape, dtype=jnp.float32)`` like any
+    :class:`jax.nn.initializers.Initializer`, so it plugs into Flax as
+    ``kernel_init=``. Fans follow JAX (``in_axis=-2``, ``out_axis=-1``, other axes
+    form the receptive field).
+    """
+
+    name: ClassVar[str] = "initializer"
+
+    def __call__(
+        self,
+        key: jax.Array,
+        shape: Shape,
+        dtype: Any = jnp.float32,
+        out_sharding: Any = None,
+    ) -> jax.Array:
+        """Sample an array.
+
+        Args:
+          key: a PRNG key (typed or legacy).
+          shape: the array shape.
+          dtype: a floating dtype; half precision is sampled in float32 and cast.
+          out_sharding: accepted for signature compatibility with JAX; must be None.
+
+        Returns:
+          An array of ``shape`` and ``dtype``.
+        """
+        if out_sharding is not None:
+            raise NotImplementedError("initax initializers do not take out_sharding")
+        shape = tuple(int(d) for d in shape)
+        dt = check_float_dtype(jnp.float32 if dtype is None else dtype)
+        return self._sample(key, shape, _compute_dtype(dt)).astype(dt)
+
+    def _sample(self, key: jax.Array, shape: tuple[int, ...], dtype: np.dtype) -> jax.Array:
+        raise NotImplementedError
+
+    def bias(self, key: jax.Array, shape: Shape, dtype: Any, fan_in: int) -> jax.Array:
+        """The scheme's own bias for a layer with ``fan_in`` inputs (zeros by default)."""
+        return jnp.zeros(shape, check_float_dtype(dtype))
+
+    def as_bias(self, key: jax.Array, shape: Shape, dtype: Any, fan_in: int) -> jax.Array:
+        """Used when this initializer is passed as ``bias=``: sample ``shape`` directly."""
+        return self(key, shape, dtype)
+
+    def __repr__(self) -> str:
+        args = ", ".join(
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+            if f.name != "name"
+        )
+        return f"initax.initializers.{getattr(self, 'name', type(self).__name__)}({args})"
+
+
+@_register(data=("scale",))
+class VarianceScaling(Initializer):
+    r"""Variance scaling, exactly :func:`jax.nn.initializers.variance_scaling`.
+
+    .. math:: \mathrm{Var}[W] = \frac{\text{scale}}{n},\quad
+              n \in \{\text{fan\_in}, \text{fan\_out}, \tfrac{\text{fan\_in}+\text{fan\_out}}{2},
+              \sqrt{\text{fan\_in}\,\text{fan\_out}}\}
+    """
+
+    scale: Any
+    mode: str
+    distribution: str
+    in_axis: Axis = -2
+    out_axis: Axis = -1
+    batch_axis: Axis = ()
+    name: str = "variance_scaling"
+
+    def _sample(self, key, shape, dtype):
+        if len(shape) < 2 and self.in_axis == -2:
+            raise ValueError(
+                f"{self.name} needs a weight shape with at least 2 dims to compute fans; "
+                f"got shape={shape}."
+            )
+        f = jinit.variance_scaling(
+            self.scale, self.mode, self.distribution, self.in_axis, self.out_axis,
+            self.batch_axis,
+        )
+        return f(key, shape, dtype)
+
+
+@_register(data=("stddev",))
+class Normal(Initializer):
+    r"""Plain normal :math:`W \sim \mathcal{N}(0, \text{stddev}^2)` (``jax.nn.initializers.normal``)."""
+
+    stddev: Any = 0.01
+    name: str = "normal"
+
+    def _sample(self, key, shape, dtype):
+        return jinit.normal(self.stddev)(key, shape, dtype)
+
+
+@_register(data=("stddev", "lower", "upper"))
+class TruncatedNormal(Initializer):
+    r"""``stddev * N(0, 1)`` truncated to ``(lower, upper)`` (``jax.nn.initializers.truncated_normal``)."""
+
+    stddev: Any = 0.01
+    lower: Any = -2.0
+    upper: Any = 2.0
+    name: str = "truncated_normal"
+
+    def _sample(self, key, shape, dtype):
+        return jinit.truncated_normal(self.stddev, lower=self.lower, upper=self.upper)(
+            key, shape, dtype
+        )
+
+
+@_register(data=("scale",))
+class Uniform(Initializer):
+    r""":math:`W \sim U[0, \text{scale})` (``jax.nn.initializers.uniform``)."""
+
+    scale: Any = 0.01
+    name: str = "uniform"
+
+    def _sample(self, key, shape, dtype):
+        return jinit.uniform(self.scale)(key, shape, dtype)
+
+
+@_register(data=("value",))
+class Constant(Initializer):
+    """Every entry equals ``value`` (``jax.nn.initializers.constant``)."""
+
+    value: Any = 0.0
+    name: str = "constant"
+
+    def _sample(self, key, shape, dtype):
+        return jnp.full(shape, self.value, dtype)
+
+    def __call__(self, key=None, shape=None, dtype=jnp.float32, out_sharding=None):
+        # ``zeros`` and ``ones`` are both initializers (JAX style, no call needed)
+        # and factories (``zeros()`` returns itself), like every other name here.
+        if key is None and shape is None:
+            return self
+        return super().__call__(key, shape, dtype, out_sharding)
+
+
+@_register(data=("scale",))
+class Orthogonal(Initializer):
+    r"""Uniformly distributed (semi-)orthogonal matrix times ``scale``
+    (``jax.nn.initializers.orthogonal``): :math:`W W^\top = \text{scale}^2 I` on the short side.
+
+    Saxe et al., "Exact solutions to the nonlinear dynamics of learning in deep
+    linear neural networks", 2014, https://arxiv.org/abs/1312.6120
+    """
+
+    scale: Any = 1.0
+    column_axis: int = -1
+    name: str = "orthogonal"
+
+    def _sample(self, key, shape, dtype):
+        return jinit.orthogonal(self.scale, self.column_axis)(key, shape, dtype)
+
+
+@_register(data=("scale",))
+class DeltaOrthogonal(Initializer):
+    """Delta-orthogonal convolution kernels (``jax.nn.initializers.delta_orthogonal``).
+
+    Xiao et al., "Dynamical Isometry and a Mean Field Theory of CNNs", 2018,
+    https://arxiv.org/abs/1806.05393
+    """
+
+    scale: Any = 1.0
+    column_axis: int = -1
+    name: str = "delta_orthogonal"
+
+    def _sample(self, key, shape, dtype):
+        return jinit.delta_orthogonal(self.scale, self.column_axis)(key, shape, dtype)
+
+
+@_register(data=())
+class TorchLinear(Initializer):
+    r"""PyTorch ``nn.Linear`` default: weight and bias
+    :math:`U(-1/\sqrt{\text{fan\_in}}, 1/\sqrt{\text{fan\_in}})`.
+
+    (PyTorch writes it as ``kaiming_uniform_(a=sqrt(5))``, which is the same bound.)
+    The bias needs the layer's fan_in: a network-level call knows it; for Flax use
+    :func:`initax.initializers.torch_linear_bias`.
+    """
+
+    name: str = "torch_linear"
+
+    def _sample(self, key, shape, dtype):
+        # variance 1/(3 fan_in) uniform has bound sqrt(3 * variance) = 1/sqrt(fan_in)
+        return jinit.variance_scaling(1.0 / 3.0, "fan_in", "uniform")(key, shape, dtype)
+
+    def bias(self, key, shape, dtype, fan_in):
+        dt = check_float_dtype(dtype)
+        bound = 1.0 / math.sqrt(fan_in)
+        cdt = _compute_dtype(dt)
+        return jax.random.uniform(key, tuple(shape), cdt, -bound, bound).astype(dt)
+
+    as_bias = bias
+
+
+# --------------------------------------------------------------------------
+# Factories (the public array-level API lives in initax.initializers)
+
+
+def _axes(a: int | Sequence[int]) -> Axis:
+    return a if isinstance(a, int) else tuple(int(x) for x in a)
+
+
+_MODES = ("fan_in", "fan_out", "fan_avg", "fan_geo_avg")
+_DISTRIBUTIONS = ("truncated_normal", "normal", "uniform")
+
+
+def variance_scaling(
+    scale: Any,
+    mode: str,
+    distribution: str,
+    in_axis: int | Sequence[int] = -2,
+    out_axis: int | Sequence[int] = -1,
+    batch_axis: int | Sequence[int] = (),
+    *,
+    name: str = "variance_scaling",
+) -> VarianceScaling:
+    r"""Variance scaling: :math:`\mathrm{Var}[W] = \text{scale}/n` with ``n`` set by ``mode``.
+
+    Same distribution as :func:`jax.nn.initializers.variance_scaling` (whose
+    ``truncated_normal`` is truncated at 2 standard deviations and rescaled so the
+    variance is exact).
+
+    Args:
+      scale: non-negative scale (traceable).
+      mode: ``"fan_in"``, ``"fan_out"``, ``"fan_avg"`` or ``"fan_geo_avg"``.
+      distribution: ``"truncated_normal"``, ``"normal"`` or ``"uniform"``.
+      in_axis: input axis or axes.
+      out_axis: output axis or axes.
+      batch_axis: axes ignored for fans.
+      name: the name shown by ``repr``.
+
+    Returns:
+      A :class:`VarianceScaling` initializer.
+    """
+    check_nonnegative(scale, "scale")
+    if mode not in _MODES:
+        raise ValueError(f"mode must be one of {_MODES}; got mode={mode!r}.")
+    if distribution not in _DISTRIBUTIONS:
+        raise ValueError(
+            f"distribution must be one of {_DISTRIBUTIONS}; got distribution={distribution!r}."
+        )
+    return VarianceScaling(
+        scale, mode, distribution, _axes(in_axis), _axes(out_axis), _axes(batch_axis), name
+    )
