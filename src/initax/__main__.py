@@ -1,0 +1,3 @@
+from initax._cli import entrypoint
+
+entrypoint()

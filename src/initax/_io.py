@@ -1,0 +1,107 @@
+"""Stream an ensemble to disk chunk by chunk, so it may be larger than memory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from initax import _ensemble, _network
+from initax._progress import Progress
+from initax._validate import check_positive_int
+
+
+def leaf_names(tree: dict) -> list[tuple[str, Any]]:
+    """``("W1", leaf)`` or ``("params/Dense_0/kernel", leaf)`` pairs in tree order."""
+    out: list[tuple[str, Any]] = []
+    for name, value in tree.items():  # insertion order: W1, b1, W2, b2, ...
+        if isinstance(value, dict):
+            out += [(f"{name}/{sub}", leaf) for sub, leaf in leaf_names(value)]
+        else:
+            out.append((name, value))
+    return out
+
+
+def save_ensemble(
+    path: str | os.PathLike,
+    key: jax.Array,
+    n: int,
+    layers_dims: Sequence[int],
+    scheme: Any = "he",
+    *,
+    chunk_size: int | None = None,
+    progress: bool | None = None,
+    **init_kwargs: Any,
+) -> Path:
+    """Generate ``ensemble(key, n, ...)`` in chunks and write it to ``path``.
+
+    Only one chunk of members is in memory at a time; the values equal
+    :func:`initax.ensemble` with the same arguments, bit for bit.
+
+    Args:
+      path: ``*.npz`` (one zip of ``.npy`` entries named like ``W1`` or
+        ``params/Dense_0/kernel``) or a directory that receives one ``.npy`` per
+        leaf (``/`` in names becomes ``.``), loadable with ``np.load(mmap_mode="r")``.
+      key: a PRNG key.
+      n: number of members.
+      layers_dims: layer sizes.
+      scheme: as for :func:`initax.init`.
+      chunk_size: members per chunk (None: about 64 MiB a chunk).
+      progress: draw a progress bar (None: when stderr is a terminal).
+      **init_kwargs: ``bias``, ``layout``, ``dtype``.
+
+    Returns:
+      The path written.
+    """
+    n = check_positive_int(n, "n", " (the number of ensemble members)")
+    if chunk_size is not None:
+        chunk_size = check_positive_int(chunk_size, "chunk_size", " or None")
+    key, schemes, biases, plan = _network.prepare(
+        key, layers_dims, scheme, init_kwargs.pop("bias", None),
+        init_kwargs.pop("layout", "seed"), init_kwargs.pop("dtype", jnp.float32),
+    )
+    if init_kwargs:
+        raise TypeError(f"unexpected keyword arguments {sorted(init_kwargs)}")
+    chunk = min(n, chunk_size or _ensemble.auto_chunk(plan, n))
+    keys = jax.random.split(key, n)
+    path = Path(path)
+    as_npz = path.suffix == ".npz"
+    workdir = Path(tempfile.mkdtemp(dir=path.parent if as_npz else None)) if as_npz else path
+    workdir.mkdir(parents=True, exist_ok=True)
+    files: dict[str, np.memmap] = {}
+    try:
+        with Progress(n, f"writing {path.name}", enabled=progress) as bar:
+            for start in range(0, n, chunk):
+                stop = min(n, start + chunk)
+                k = keys[start:stop]
+                if stop - start < chunk:  # pad the last chunk: one compiled program
+                    k = jnp.concatenate([k, jnp.repeat(k[-1:], chunk - (stop - start))])
+                out = _ensemble._ensemble_jit(k, schemes, biases, plan, chunk)
+                for name, leaf in leaf_names(_network.assemble(out, plan, lead=1)):
+                    if name not in files:
+                        files[name] = np.lib.format.open_memmap(
+                            workdir / (name.replace("/", ".") + ".npy"), mode="w+",
+                            dtype=leaf.dtype, shape=(n, *leaf.shape[1:]),
+                        )
+                    files[name][start:stop] = np.asarray(leaf[: stop - start])
+                bar.update(stop - start)
+        for mm in files.values():
+            mm.flush()
+        files.clear()
+        if as_npz:
+            with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
+                for name, _ in leaf_names(_network.assemble(out, plan, lead=1)):
+                    zf.write(workdir / (name.replace("/", ".") + ".npy"), arcname=name + ".npy")
+    finally:
+        files.clear()
+        if as_npz:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return path
