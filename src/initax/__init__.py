@@ -6,6 +6,7 @@ framework defaults as hashable Flax-ready initializers; ensembles of thousands
 of seeded initializations in one call.
 """
 
+from initax import diagnostics as diagnostics
 from initax import initializers as initializers
 from initax import mlp as mlp
 from initax._ensemble import ensemble as ensemble
@@ -21,6 +22,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "SCHEMES",
+    "diagnostics",
     "ensemble",
     "gain",
     "gaussian",

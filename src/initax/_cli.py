@@ -175,9 +175,9 @@ def _compare_cmd(args) -> int:
 
 
 def _stats_cmd(args) -> int:
-    from initax import _diagnostics
+    from initax import _stats
 
-    return _diagnostics.run_stats_cli(args)
+    return _stats.run_cli(args)
 
 
 _COMMANDS = {
