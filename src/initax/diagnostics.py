@@ -67,8 +67,11 @@ def accuracy(logits: jax.Array, y: jax.Array) -> jax.Array:
     return jnp.mean(jnp.argmax(logits, 0) == jnp.argmax(y, 0))
 
 
-def _is_ensemble(params: dict) -> bool:
-    return mlp.to_seed_layout(params)["W1"].ndim == 3
+def _std(x: jax.Array) -> jax.Array:
+    """Standard deviation without overflow: squaring 1e20 would give inf in float32."""
+    m = jnp.max(jnp.abs(x))
+    m = jnp.where((m > 0) & jnp.isfinite(m), m, 1.0)
+    return m * jnp.std(x / m)
 
 
 def _maybe_vmap(fn, params: dict, *args):
@@ -84,6 +87,7 @@ def layer_stats(
     y: jax.Array | None = None,
     *,
     hidden: Any = "relu",
+    output: Any = "linear",
     loss: str = "bce",
 ) -> dict[str, jax.Array]:
     r"""Per-layer statistics of the forward and backward pass at these parameters.
@@ -93,23 +97,24 @@ def layer_stats(
       x: inputs ``(n_0, m)``.
       y: targets for the gradient norms (``(n_L, m)``); None skips them.
       hidden: hidden activation.
+      output: activation of the last layer for ``a_std`` (the loss always reads ``Z_L``).
       loss: loss for the gradients (see :func:`loss_from_logits`), computed on ``Z_L``.
 
     Returns:
       A dict of arrays of shape ``(L,)`` (``(n, L)`` for an ensemble):
-      ``z_mean``, ``z_std`` (pre-activations), ``a_std`` (activations; the last
-      layer's is its pre-activation), ``dead_frac`` (fraction of units whose
+      ``z_mean``, ``z_std`` (pre-activations), ``a_std`` (activations), ``dead_frac`` (fraction of units whose
       pre-activation is <= 0 for every example: dead for ReLU) and, with ``y``,
       ``grad_norm`` (Frobenius norm of :math:`\partial \mathcal{L} / \partial W_l`).
     """
     mlp.activation(hidden)  # validate early, outside tracing
+    mlp.activation(output, "output")
 
     def one(p):
-        layers = mlp.forward(p, x, hidden, "linear")
+        layers = mlp.forward(p, x, hidden, output)
         out = {
             "z_mean": jnp.stack([jnp.mean(z) for z, _ in layers]),
-            "z_std": jnp.stack([jnp.std(z) for z, _ in layers]),
-            "a_std": jnp.stack([jnp.std(a) for _, a in layers]),
+            "z_std": jnp.stack([_std(z) for z, _ in layers]),
+            "a_std": jnp.stack([_std(a) for _, a in layers]),
             "dead_frac": jnp.stack([jnp.mean(jnp.all(z <= 0, axis=1)) for z, _ in layers]),
         }
         if y is not None:
@@ -175,7 +180,7 @@ def depth_profile(
       scheme: any scheme accepted by :func:`initax.init` (or a per-layer list).
       depth: number of layers.
       width: units per layer.
-      hidden: activation of every layer.
+      hidden: activation of every layer, the last one included.
       batch: number of input examples.
 
     Returns:
@@ -187,7 +192,7 @@ def depth_profile(
     params = init(k_init, [width] * (depth + 1), scheme)
     x = jax.random.normal(k_x, (width, batch))
     g = mlp.activation(hidden)
-    return layer_stats(params, x, hidden=g)
+    return layer_stats(params, x, hidden=g, output=g)
 
 
 __all__ = ["accuracy", "depth_profile", "distinct_units", "layer_stats", "loss_from_logits"]
