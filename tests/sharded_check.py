@@ -27,7 +27,7 @@ for sharding in (mesh, NamedSharding(mesh, PartitionSpec("members"))):
 k2, schemes, biases, plan = _network.prepare(key, dims, "he", None, "seed", "float32")
 keys = jax.random.split(k2, 32)
 kd = jax.device_put(jax.random.key_data(keys), NamedSharding(mesh, PartitionSpec("members")))
-hlo = _ensemble._ensemble_sharded.lower(
+hlo = _ensemble._jits(jax.default_backend())[1].lower(
     kd, schemes, biases, plan, 4, mesh, ("members",), jax.random.key_impl(keys)
 ).compile().as_text()
 for op in ("all-gather", "all-reduce", "all-to-all", "collective-permute", "reduce-scatter"):

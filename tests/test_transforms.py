@@ -28,9 +28,15 @@ def test_vmap_over_keys_equals_loop(key, scheme):
         assert_trees_equal(jax.tree.map(lambda x, i=i: x[i], batched), single)
 
 
-def test_under_user_jit_equals_direct_call(key):
-    f = jax.jit(lambda k: initax.init(k, DIMS, "he", layout="flax"))
-    assert_trees_equal(f(key), initax.init(key, DIMS, "he", layout="flax"))
+@pytest.mark.parametrize("scheme", ["he", "he_normal", "glorot_uniform", "orthogonal",
+                                    "torch_linear", "gaussian:3"])
+def test_under_user_jit_equals_direct_call(key, scheme):
+    """initax compiles its own programs at LLVM -O1 on CPU; a user's jit uses the
+    default level. The bits must not depend on it."""
+    f = jax.jit(lambda k: initax.init(k, DIMS, scheme, layout="flax"))
+    assert_trees_equal(f(key), initax.init(key, DIMS, scheme, layout="flax"))
+    g = jax.jit(lambda k: initax.ensemble(k, 5, DIMS, scheme, chunk_size=2))
+    assert_trees_equal(g(key), initax.ensemble(key, 5, DIMS, scheme, chunk_size=2))
 
 
 def test_vmap_over_sigma(key):

@@ -54,7 +54,7 @@ def save_ensemble(
       n: number of members.
       layers_dims: layer sizes.
       scheme: as for :func:`initax.init`.
-      chunk_size: members per chunk (None: about 64 MiB a chunk).
+      chunk_size: members per chunk (None: about 4 MiB a chunk).
       progress: draw a progress bar (None: when stderr is a terminal).
       **init_kwargs: ``bias``, ``layout``, ``dtype``.
 
