@@ -11,8 +11,7 @@ distribution but are not bit-equal to single calls.
 
 Memory: members are generated ``chunk_size`` at a time into the output buffer
 (``jax.lax.map`` with ``batch_size``), so the working memory beyond the output
-is about one chunk. Without ``chunk_size`` a chunk of about
-:data:`DEFAULT_CHUNK_BYTES` is chosen.
+is a few chunks. Without ``chunk_size``, :func:`auto_chunk` chooses.
 
 Sharding: with ``sharding=`` (a ``Mesh`` or a ``NamedSharding``) the ensemble
 axis is split over the devices with :func:`jax.shard_map`; each device derives
@@ -37,7 +36,14 @@ from jax.sharding import Mesh, NamedSharding, PartitionSpec
 from initax import _network
 from initax._validate import check_positive_int
 
-DEFAULT_CHUNK_BYTES = 4 * 2**20  # 4 MiB a chunk: stays in cache, ~1.5x faster than 64 MiB
+# Chunking policy (measured in benchmarks/RESULTS.md). A threefry draw holds
+# about 4x its output in temporaries (counters and the two halves of the bits),
+# so generating all members at once peaks near 4x the ensemble. In chunks the
+# temporaries are 4x one chunk; chunks of a few MiB also stay in cache and run
+# faster. Small ensembles skip chunking, whose loop costs more than it saves.
+DEFAULT_CHUNK_BYTES = 4 * 2**20  # largest automatic chunk
+MIN_CHUNK_BYTES = 256 * 2**10  # smallest automatic chunk
+UNCHUNKED_BYTES = 16 * 2**20  # ensembles up to this size are generated in one go
 
 
 def member_bytes(plan: _network.Plan) -> int:
@@ -48,12 +54,20 @@ def member_bytes(plan: _network.Plan) -> int:
 
 
 def auto_chunk(plan: _network.Plan, n: int) -> int:
-    """Members per chunk so that a chunk is about :data:`DEFAULT_CHUNK_BYTES`.
+    """Members per chunk when ``chunk_size`` is None.
 
-    A divisor of ``n`` between half and all of that target is preferred: then
-    ``jax.lax.map`` needs no second program for a remainder (less compile time).
+    The whole ensemble when it is at most :data:`UNCHUNKED_BYTES`; otherwise a
+    chunk of 1/16 of the ensemble, clamped to [:data:`MIN_CHUNK_BYTES`,
+    :data:`DEFAULT_CHUNK_BYTES`], so the temporaries (about 4 chunks) stay within
+    a quarter of the output. A divisor of ``n`` between half and all of that is
+    preferred: then ``jax.lax.map`` needs no second program for a remainder.
     """
-    target = max(1, min(n, DEFAULT_CHUNK_BYTES // max(1, member_bytes(plan))))
+    one = max(1, member_bytes(plan))
+    total = one * n
+    if total <= UNCHUNKED_BYTES:
+        return n
+    chunk_bytes = min(DEFAULT_CHUNK_BYTES, max(MIN_CHUNK_BYTES, total // 16))
+    target = max(1, min(n, chunk_bytes // one))
     for c in range(target, max(1, target // 2) - 1, -1):
         if n % c == 0:
             return c
@@ -144,7 +158,8 @@ def ensemble(
       layers_dims: layer sizes, as for :func:`initax.init`.
       scheme: as for :func:`initax.init`.
       chunk_size: members generated together; bounds the working memory to about
-        ``chunk_size`` members beyond the output. None picks about 4 MiB a chunk.
+        ``chunk_size`` members beyond the output. None picks a chunk
+        of at most 4 MiB (none for ensembles up to 16 MiB), see :func:`auto_chunk`.
       sharding: a ``Mesh`` (the ensemble axis is split over all its axes) or a
         ``NamedSharding`` whose spec partitions only the first axis. ``n`` must be
         a multiple of the number of devices it spans.

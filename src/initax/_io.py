@@ -54,7 +54,7 @@ def save_ensemble(
       n: number of members.
       layers_dims: layer sizes.
       scheme: as for :func:`initax.init`.
-      chunk_size: members per chunk (None: about 4 MiB a chunk).
+      chunk_size: members per chunk (None: as :func:`initax._ensemble.auto_chunk`).
       progress: draw a progress bar (None: when stderr is a terminal).
       **init_kwargs: ``bias``, ``layout``, ``dtype``.
 
