@@ -16,6 +16,7 @@ from initax._network import init as init
 from initax._network import xavier as xavier
 from initax._network import zeros as zeros
 from initax._registry import SCHEMES as SCHEMES
+from initax._reinit import reinit as reinit
 from initax.initializers import gain as gain
 
 __version__ = "0.1.0"
@@ -30,6 +31,7 @@ __all__ = [
     "init",
     "initializers",
     "mlp",
+    "reinit",
     "xavier",
     "zeros",
 ]

@@ -7,12 +7,14 @@ For ``L = len(layers_dims) - 1`` layers and a key ``key``::
     layer_keys = jax.random.split(key, L)          # layer l (1-based) uses layer_keys[l-1]
     k_W, k_b   = jax.random.split(layer_keys[l-1]) # weight key, bias key
 
-The weight of layer ``l`` is drawn in kernel orientation, ``init(k_W, (n_{l-1}, n_l))``
-(JAX's fan convention: ``in_axis=-2``, ``out_axis=-1``), and the classic layout
-stores its transpose ``W_l`` of shape ``(n_l, n_{l-1})``. The bias is drawn from
-``k_b`` with shape ``(n_l,)`` (zeros unless the scheme or ``bias=`` says otherwise)
-and stored as ``(n_l, 1)``. Hence ``layout="flax"`` and ``layout="seed"`` hold the
-same numbers: ``kernel_l == W_{l+1}.T`` and ``bias_l == b_{l+1}.ravel()``.
+The weight of layer ``l`` is drawn in the classic orientation,
+``W_l = init.draw_out_in(k_W, (n_l, n_{l-1}))`` with ``fan_in = n_{l-1}`` and
+``fan_out = n_l`` (variance scaling and shape-free distributions draw directly
+in that orientation; others, e.g. orthogonal or a plain JAX callable, draw the
+kernel ``init(k_W, (n_{l-1}, n_l))`` and transpose it). The bias is drawn from
+``k_b`` with shape ``(n_l,)`` (zeros unless the scheme or ``bias=`` says
+otherwise) and stored as ``(n_l, 1)``. The Flax layout is the transposed view:
+``kernel_l == W_{l+1}.T`` and ``bias_l == b_{l+1}.ravel()``, the same numbers.
 
 Compilation
 -----------
@@ -162,11 +164,11 @@ def generate(key: jax.Array, schemes: tuple, biases: tuple, plan: Plan) -> tuple
         bias_fn = init.bias if g.bias < 0 else biases[g.bias].as_bias
 
         def layer(kw, kb, init=init, bias_fn=bias_fn, g=g):
-            w = init(kw, (g.fan_in, g.fan_out), dtype)
+            w = init.draw_out_in(kw, (g.fan_out, g.fan_in), dtype)
             b = bias_fn(kb, (g.fan_out,), dtype, g.fan_in)
             if plan.layout == "seed":
-                return w.T, b[:, None]
-            return w, b
+                return w, b[:, None]
+            return w.T, b
 
         idx = np.asarray(g.layers)
         if len(idx) == 1:

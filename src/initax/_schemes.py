@@ -93,6 +93,27 @@ class Initializer:
         """Used when this initializer is passed as ``bias=``: sample ``shape`` directly."""
         return self(key, shape, dtype)
 
+    def draw_out_in(self, key: jax.Array, shape: Shape, dtype: Any = jnp.float32) -> jax.Array:
+        """Draw a weight in ``(out, in, *receptive field)`` layout (PyTorch, Equinox, classic).
+
+        The distribution is that of ``self(key, (*rf, in, out))`` moved to
+        ``(out, in, *rf)``. Shape-free distributions and variance scaling draw
+        directly in that layout (no transpose); others draw in JAX's layout and
+        transpose.
+
+        Args:
+          key: a PRNG key.
+          shape: ``(out, in, *receptive field)``, at least 2-D.
+          dtype: a floating dtype.
+
+        Returns:
+          An array of ``shape``.
+        """
+        shape = tuple(int(d) for d in shape)
+        r = len(shape)
+        kshape = (*shape[2:], shape[1], shape[0])
+        return jnp.transpose(self(key, kshape, dtype), (r - 1, r - 2, *range(r - 2)))
+
     def __repr__(self) -> str:
         args = ", ".join(
             f"{f.name}={getattr(self, f.name)!r}"
@@ -131,9 +152,21 @@ class VarianceScaling(Initializer):
         )
         return f(key, shape, dtype)
 
+    def draw_out_in(self, key, shape, dtype=jnp.float32):
+        if (self.in_axis, self.out_axis, self.batch_axis) != (-2, -1, ()):
+            return super().draw_out_in(key, shape, dtype)
+        return dataclasses.replace(self, in_axis=1, out_axis=0)(key, shape, dtype)
+
+
+class _ShapeFree:
+    """Mixin for distributions that ignore the shape: any layout draws directly."""
+
+    def draw_out_in(self, key, shape, dtype=jnp.float32):
+        return Initializer.__call__(self, key, shape, dtype)
+
 
 @_register(data=("stddev",))
-class Normal(Initializer):
+class Normal(_ShapeFree, Initializer):
     r"""Plain normal :math:`W \sim \mathcal{N}(0, \text{stddev}^2)` (``jax.nn.initializers.normal``)."""
 
     stddev: Any = 0.01
@@ -144,7 +177,7 @@ class Normal(Initializer):
 
 
 @_register(data=("stddev", "lower", "upper"))
-class TruncatedNormal(Initializer):
+class TruncatedNormal(_ShapeFree, Initializer):
     r"""``stddev * N(0, 1)`` truncated to ``(lower, upper)`` (``jax.nn.initializers.truncated_normal``)."""
 
     stddev: Any = 0.01
@@ -159,7 +192,7 @@ class TruncatedNormal(Initializer):
 
 
 @_register(data=("scale",))
-class Uniform(Initializer):
+class Uniform(_ShapeFree, Initializer):
     r""":math:`W \sim U[0, \text{scale})` (``jax.nn.initializers.uniform``)."""
 
     scale: Any = 0.01
@@ -170,7 +203,7 @@ class Uniform(Initializer):
 
 
 @_register(data=("value",))
-class Constant(Initializer):
+class Constant(_ShapeFree, Initializer):
     """Every entry equals ``value`` (``jax.nn.initializers.constant``)."""
 
     value: Any = 0.0
@@ -235,6 +268,11 @@ class TorchLinear(Initializer):
     def _sample(self, key, shape, dtype):
         # variance 1/(3 fan_in) uniform has bound sqrt(3 * variance) = 1/sqrt(fan_in)
         return jinit.variance_scaling(1.0 / 3.0, "fan_in", "uniform")(key, shape, dtype)
+
+    def draw_out_in(self, key, shape, dtype=jnp.float32):
+        shape = tuple(int(d) for d in shape)
+        fan_in = math.prod(shape[1:])
+        return self.bias(key, shape, dtype, fan_in)
 
     def bias(self, key, shape, dtype, fan_in):
         dt = check_float_dtype(dtype)
