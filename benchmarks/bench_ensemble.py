@@ -313,7 +313,9 @@ def format_workload(name, wl):
     rows = wl["peers"]
     raw = rows.get("raw", {})
     spec = wl["spec"]
-    lines = [f"\n### {name}: dims {spec['dims']} x {spec['n']} members "
+    d = spec["dims"]
+    dims = f"[{d[0]}] * {len(d)}" if len(set(d)) == 1 and len(d) > 4 else str(d)
+    lines = [f"\n### {name}: dims {dims} x {spec['n']} members "
              f"({wl['elements'] / 1e6:.1f} M values)",
              "",
              "| peer | steady (s) | throughput vs raw | first call (s) | first call vs raw "
