@@ -10,6 +10,7 @@ from initax import diagnostics as diagnostics
 from initax import initializers as initializers
 from initax import mlp as mlp
 from initax._ensemble import ensemble as ensemble
+from initax._lsuv import lsuv as lsuv
 from initax._network import gaussian as gaussian
 from initax._network import he as he
 from initax._network import init as init
@@ -30,6 +31,7 @@ __all__ = [
     "he",
     "init",
     "initializers",
+    "lsuv",
     "mlp",
     "reinit",
     "xavier",

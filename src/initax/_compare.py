@@ -24,6 +24,7 @@ import numpy as np
 
 from initax import _data, _registry, mlp
 from initax._ensemble import ensemble
+from initax._lsuv import lsuv
 from initax._progress import Progress
 from initax.diagnostics import accuracy, distinct_units, loss_from_logits
 
@@ -49,7 +50,8 @@ class Config:
         if not self.schemes:
             raise ValueError("schemes must name at least one scheme.")
         for s in self.schemes:
-            _registry.from_name(s, "schemes")
+            if s != "lsuv":
+                _registry.from_name(s, "schemes")
         for name in ("seeds", "steps"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
@@ -92,6 +94,14 @@ def _evaluate(params, x, y, xt, yt, *, hidden, loss):
         return loss_from_logits(z, y, loss), accuracy(z, y), accuracy(zt, yt)
 
     return jax.vmap(one)(params)
+
+
+def _members(key, n, dims, scheme, x, hidden):
+    """Member i of every scheme uses the key split(key, n)[i]; LSUV sees the training inputs."""
+    if scheme == "lsuv":
+        keys = jax.random.split(key, n)
+        return jax.vmap(lambda k: lsuv(k, dims, jnp.asarray(x), hidden=hidden))(keys)
+    return ensemble(key, n, dims, scheme)
 
 
 def train(
@@ -184,7 +194,7 @@ def run(config: Config, progress: bool | None = None) -> dict[str, Any]:
         )
     key = jax.random.key(config.seed)
     n = config.seeds
-    per_scheme = [ensemble(key, n, dims, s) for s in config.schemes]
+    per_scheme = [_members(key, n, dims, s, data[0], config.hidden) for s in config.schemes]
     params = jax.tree.map(lambda *a: jnp.concatenate(a), *per_scheme)
     before = np.asarray(distinct_units(params))
     t0 = time.perf_counter()

@@ -32,6 +32,15 @@ _REGISTRY: dict[str, tuple[Callable[..., Initializer], str]] = {
     "truncated_normal": (I.truncated_normal, "normal truncated to 2 stddev, stddev=0.01 (as jax.nn)"),
     "uniform": (I.uniform, "uniform U[0, scale), scale=0.01 (as jax.nn)"),
     "orthogonal": (I.orthogonal, "random orthogonal matrix times scale (orthogonal:SCALE)"),
+    "identity": (I.identity, "identity W = gain * I (partial identity if not square; identity:GAIN)"),
+    "zero": (I.zero, "ZerO (Zhao et al. 2022): identity, partial identity or scaled Hadamard; "
+                     "deterministic"),
+    "sparse": (I.sparse, "Martens 2010: exactly k=15 N(0,1) non-zeros per unit (sparse:K)"),
+    "torch_sparse": (
+        I.torch_sparse, "PyTorch sparse_: N(0, 0.01^2), a fraction 0.1 of zeros per column "
+        "(torch_sparse:S)"),
+    "lsuv": (None, "LSUV (Mishkin & Matas 2015): orthogonal, then unit output variance per layer "
+                   "on data; initax.lsuv(key, dims, x)"),
     "torch_linear": (I.torch_linear, "PyTorch nn.Linear: weight and bias U(-1/sqrt(fan_in), 1/sqrt(fan_in))"),
     "flax_dense": (I.flax_dense, "Flax nn.Dense: truncated lecun_normal, zero bias"),
     "keras_dense": (I.keras_dense, "Keras Dense: glorot_uniform, zero bias"),
@@ -72,6 +81,11 @@ def from_name(spec: str, argname: str = "scheme") -> Initializer:
             f"{', '.join(sorted(_REGISTRY))} (see initax.SCHEMES), or an initializer."
         )
     factory = _REGISTRY[name][0]
+    if factory is None:
+        raise ValueError(
+            f"{argname}={spec!r} is data-dependent: call initax.lsuv(key, layers_dims, x) with a "
+            "batch of inputs x (initax compare and initax stats accept it by name)."
+        )
     if not arg:
         return factory()
     try:

@@ -333,3 +333,138 @@ def variance_scaling(
     return VarianceScaling(
         scale, mode, distribution, _axes(in_axis), _axes(out_axis), _axes(batch_axis), name
     )
+
+
+# --------------------------------------------------------------------------
+# Schemes defined on the classic (out, in) weight: ZerO, sparse, identity
+
+
+class _OutInNative(Initializer):
+    """Schemes defined on an ``(out, in)`` matrix; JAX's ``(in, out)`` is its transpose."""
+
+    def _check_2d(self, shape):
+        if len(shape) != 2:
+            raise ValueError(
+                f"{self.name} is defined for 2-D weight matrices; got shape={tuple(shape)}."
+            )
+
+    def _sample(self, key, shape, dtype):
+        self._check_2d(shape)
+        return self._out_in(key, (shape[1], shape[0]), dtype).T
+
+    def draw_out_in(self, key, shape, dtype=jnp.float32):
+        shape = tuple(int(d) for d in shape)
+        self._check_2d(shape)
+        dt = check_float_dtype(dtype)
+        return self._out_in(key, shape, _compute_dtype(dt)).astype(dt)
+
+    def _out_in(self, key, shape, dtype):
+        raise NotImplementedError
+
+
+def hadamard_block(rows: int, cols: int, dtype=jnp.float32) -> jax.Array:
+    r"""The top-left ``rows x cols`` block of the Sylvester Hadamard matrix.
+
+    :math:`H_0 = 1`, :math:`H_m = \begin{pmatrix} H_{m-1} & H_{m-1} \\ H_{m-1} & -H_{m-1}
+    \end{pmatrix}`, whose entry ``(i, j)`` is :math:`(-1)^{\mathrm{popcount}(i \wedge j)}`;
+    computed entrywise so that no full :math:`2^m \times 2^m` matrix is built.
+    """
+    i = jnp.arange(rows, dtype=jnp.uint32)[:, None]
+    j = jnp.arange(cols, dtype=jnp.uint32)[None, :]
+    parity = jax.lax.population_count(i & j) & jnp.uint32(1)
+    return (1 - 2 * parity.astype(jnp.int32)).astype(dtype)
+
+
+@_register(data=())
+class ZerO(_OutInNative):
+    r"""ZerO initialization (Zhao, Schäfer & Anandkumar, "ZerO Initialization:
+    Initializing Neural Networks with only Zeros and Ones", TMLR 2022,
+    https://arxiv.org/abs/2110.12661), Algorithm 1, for :math:`W \in
+    \mathbb{R}^{P_l \times P_{l-1}}`:
+
+    - :math:`P_l = P_{l-1}`: :math:`W = I`;
+    - :math:`P_l < P_{l-1}`: :math:`W = I^*`, the partial identity ``(I, 0)``;
+    - :math:`P_l > P_{l-1}`: :math:`W = c\, I^* H_m I^*`, with :math:`m = \lceil \log_2 P_l
+      \rceil`, :math:`c = 2^{-(m-1)/2}` and :math:`H_m` the Sylvester Hadamard matrix,
+      i.e. ``c * H_m[:P_l, :P_{l-1}]``.
+
+    Deterministic: the key is not used, so every ensemble member is identical
+    by design. Biases are zero.
+    """
+
+    name: str = "zero"
+
+    def _out_in(self, key, shape, dtype):
+        out, inp = shape
+        if out <= inp:
+            return jnp.eye(out, inp, dtype=dtype)
+        m = math.ceil(math.log2(out))
+        c = 2.0 ** (-(m - 1) / 2)
+        return (c * hadamard_block(out, inp, jnp.float32)).astype(dtype)
+
+
+@_register(data=("scale",))
+class Sparse(_OutInNative):
+    r"""Martens' sparse initialization (Martens, "Deep learning via Hessian-free
+    optimization", ICML 2010): every unit (row of :math:`W \in \mathbb{R}^{out \times in}`)
+    has exactly :math:`k` non-zero incoming weights, at positions chosen uniformly
+    without replacement, drawn from :math:`\mathcal{N}(0, \text{scale}^2)`
+    (``scale`` 1 in the paper); :math:`k` is capped at fan_in.
+
+    The positions are the ``k`` largest of ``in`` uniform draws per unit
+    (``jax.lax.top_k``), a uniformly random ``k``-subset.
+    """
+
+    scale: Any = 1.0
+    k: int = 15
+    name: str = "sparse"
+
+    def _out_in(self, key, shape, dtype):
+        out, inp = shape
+        k = min(self.k, inp)
+        k_pos, k_val = jax.random.split(key)
+        _, idx = jax.lax.top_k(jax.random.uniform(k_pos, (out, inp)), k)
+        vals = jax.random.normal(k_val, (out, k), dtype) * jnp.asarray(self.scale, dtype)
+        rows = jnp.arange(out)[:, None]
+        return jnp.zeros((out, inp), dtype).at[rows, idx].set(vals)
+
+
+@_register(data=("std",))
+class TorchSparse(_OutInNative):
+    r"""PyTorch's ``torch.nn.init.sparse_(w, sparsity, std=0.01)`` on ``w: (out, in)``:
+    normal :math:`\mathcal{N}(0, \text{std}^2)` entries, then in every column
+    :math:`\lceil \text{sparsity} \cdot out \rceil` entries, chosen uniformly, are set to zero.
+
+    (Not Martens' scheme, which fixes the number of non-zeros per unit: see ``sparse``.)
+    """
+
+    sparsity: float = 0.1
+    std: Any = 0.01
+    name: str = "torch_sparse"
+
+    def _out_in(self, key, shape, dtype):
+        out, inp = shape
+        n_zero = math.ceil(self.sparsity * out)
+        k_val, k_pos = jax.random.split(key)
+        w = jax.random.normal(k_val, (out, inp), dtype) * jnp.asarray(self.std, dtype)
+        # rank of each entry within its column under uniform noise: the n_zero lowest are zeroed
+        u = jax.random.uniform(k_pos, (out, inp))
+        rank = jnp.argsort(jnp.argsort(u, axis=0), axis=0)
+        return jnp.where(rank < n_zero, jnp.zeros((), dtype), w)
+
+
+@_register(data=("gain",))
+class Identity(_OutInNative):
+    r""":math:`W = \text{gain} \cdot I^*` (the (partial) identity ``eye(out, in)``, as
+    ``torch.nn.init.eye_``); the Flax kernel is ``gain * eye(in, out)``.
+
+    Keeps signals unchanged through equal-width linear layers (used by IRNN, Le
+    et al., "A Simple Way to Initialize Recurrent Networks of Rectified Linear
+    Units", 2015, https://arxiv.org/abs/1504.00941).
+    """
+
+    gain: Any = 1.0
+    name: str = "identity"
+
+    def _out_in(self, key, shape, dtype):
+        return jnp.eye(*shape, dtype=dtype) * jnp.asarray(self.gain, dtype)

@@ -35,7 +35,7 @@ def run(schemes: list[str], depth: int, width: int, hidden: str, batch: int = 10
     mlp.activation(hidden, "hidden")
     if not schemes:
         raise ValueError("schemes must name at least one scheme.")
-    inits = [_registry.from_name(s, "schemes") for s in schemes]
+    inits = [s if s == "lsuv" else _registry.from_name(s, "schemes") for s in schemes]
     key = jax.random.key(seed)
     out: dict[str, Any] = {"config": {"depth": depth, "width": width, "hidden": hidden,
                                       "batch": batch, "seed": seed}, "schemes": {}}

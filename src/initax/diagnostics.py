@@ -177,7 +177,8 @@ def depth_profile(
 
     Args:
       key: PRNG key (split into an init key and a data key).
-      scheme: any scheme accepted by :func:`initax.init` (or a per-layer list).
+      scheme: any scheme accepted by :func:`initax.init` (or a per-layer list), or
+        ``"lsuv"`` (LSUV on this very batch, with ``hidden``).
       depth: number of layers.
       width: units per layer.
       hidden: activation of every layer, the last one included.
@@ -189,8 +190,13 @@ def depth_profile(
     from initax._network import init
 
     k_init, k_x = jax.random.split(key)
-    params = init(k_init, [width] * (depth + 1), scheme)
     x = jax.random.normal(k_x, (width, batch))
+    if isinstance(scheme, str) and scheme == "lsuv":
+        from initax._lsuv import lsuv
+
+        params = lsuv(k_init, [width] * (depth + 1), x, hidden=hidden)
+    else:
+        params = init(k_init, [width] * (depth + 1), scheme)
     g = mlp.activation(hidden)
     return layer_stats(params, x, hidden=g, output=g)
 

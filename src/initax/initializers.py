@@ -22,13 +22,17 @@ import jax.numpy as jnp
 from initax._schemes import (
     Constant,
     DeltaOrthogonal,
+    Identity,
     Initializer,
     Normal,
     Orthogonal,
+    Sparse,
     TorchLinear,
+    TorchSparse,
     TruncatedNormal,
     Uniform,
     VarianceScaling,
+    ZerO,
     variance_scaling,
 )
 from initax._validate import check_nonnegative
@@ -45,6 +49,7 @@ __all__ = [
     "he",
     "he_normal",
     "he_uniform",
+    "identity",
     "kaiming_normal",
     "kaiming_uniform",
     "keras_dense",
@@ -53,14 +58,17 @@ __all__ = [
     "normal",
     "ones",
     "orthogonal",
+    "sparse",
     "torch_linear",
     "torch_linear_bias",
+    "torch_sparse",
     "truncated_normal",
     "uniform",
     "variance_scaling",
     "xavier",
     "xavier_normal",
     "xavier_uniform",
+    "zero",
     "zeros",
 ]
 
@@ -296,6 +304,80 @@ def delta_orthogonal(scale: Any = 1.0, column_axis: int = -1) -> DeltaOrthogonal
     """
     check_nonnegative(scale, "scale")
     return DeltaOrthogonal(scale, int(column_axis))
+
+
+# ------------------------------------------------- schemes from the literature
+
+
+def zero() -> ZerO:
+    r"""ZerO initialization: identity, partial identity or a scaled Hadamard block.
+
+    Zhao, Schäfer & Anandkumar, "ZerO Initialization: Initializing Neural Networks
+    with only Zeros and Ones", TMLR 2022, https://arxiv.org/abs/2110.12661. For
+    :math:`W \in \mathbb{R}^{P_l 	imes P_{l-1}}`: :math:`I` if square, the partial
+    identity :math:`(I, 0)` if :math:`P_l < P_{l-1}`, else
+    :math:`2^{-(m-1)/2} H_m[:P_l, :P_{l-1}]` with :math:`m = \lceil \log_2 P_l ceil`.
+    Deterministic (all ensemble members are identical by design).
+
+    Returns:
+      An initializer for 2-D weights.
+    """
+    return ZerO()
+
+
+def sparse(k: int = 15, scale: Any = 1.0) -> Sparse:
+    r"""Martens' sparse initialization: exactly ``k`` non-zero incoming weights per unit.
+
+    Martens, "Deep learning via Hessian-free optimization", ICML 2010. The
+    non-zeros are :math:`\mathcal{N}(0, 	ext{scale}^2)` at uniformly chosen
+    positions; ``k`` is capped at fan_in.
+
+    Args:
+      k: non-zeros per unit (a positive int; ``sparse:K`` in scheme names).
+      scale: standard deviation of the non-zeros (traceable).
+
+    Returns:
+      An initializer for 2-D weights.
+    """
+    if isinstance(k, bool) or not float(k).is_integer() or k < 1:
+        raise ValueError(f"k must be a positive int; got k={k!r}.")
+    check_nonnegative(scale, "scale")
+    return Sparse(scale, int(k))
+
+
+def torch_sparse(sparsity: float = 0.1, std: Any = 0.01) -> TorchSparse:
+    r"""PyTorch's ``nn.init.sparse_``: normal(0, std) with a fraction of zeros per column.
+
+    In every column of the ``(out, in)`` weight, :math:`\lceil 	ext{sparsity}\cdot out
+    ceil` entries are zero.
+
+    Args:
+      sparsity: fraction of zeros per column, in [0, 1] (``torch_sparse:S``).
+      std: standard deviation of the non-zeros (traceable).
+
+    Returns:
+      An initializer for 2-D weights.
+    """
+    if not (isinstance(sparsity, (int, float)) and 0 <= sparsity <= 1):
+        raise ValueError(f"sparsity must be a number in [0, 1]; got sparsity={sparsity!r}.")
+    check_nonnegative(std, "std")
+    return TorchSparse(float(sparsity), std)
+
+
+def identity(gain: Any = 1.0) -> Identity:
+    r"""Identity weights: :math:`W = 	ext{gain}\cdot I` (partial identity if not square).
+
+    As ``torch.nn.init.eye_``; Le et al., "A Simple Way to Initialize Recurrent
+    Networks of Rectified Linear Units", 2015, https://arxiv.org/abs/1504.00941.
+
+    Args:
+      gain: the scale (traceable; ``identity:GAIN``).
+
+    Returns:
+      An initializer for 2-D weights.
+    """
+    check_nonnegative(gain, "gain")
+    return Identity(gain)
 
 
 # ------------------------------------------------------- framework defaults
