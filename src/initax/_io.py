@@ -74,9 +74,13 @@ def save_ensemble(
     keys = jax.random.split(key, n)
     path = Path(path)
     as_npz = path.suffix == ".npz"
-    workdir = Path(tempfile.mkdtemp(dir=path.parent if as_npz else None)) if as_npz else path
+    workdir = Path(tempfile.mkdtemp(dir=path.parent)) if as_npz else path
     workdir.mkdir(parents=True, exist_ok=True)
-    files: dict[str, np.memmap] = {}
+    # Plain file writes, not memory maps: written pages go to the page cache, so
+    # the process holds one chunk at a time (a memory map would count every
+    # written page as resident).
+    files: dict[str, tuple[Any, int, int]] = {}  # name -> (file, data offset, bytes per member)
+    names: list[str] = []
     try:
         with Progress(n, f"writing {path.name}", enabled=progress) as bar:
             for start in range(0, n, chunk):
@@ -87,21 +91,27 @@ def save_ensemble(
                 out = _ensemble._ensemble_jit(k, schemes, biases, plan, chunk)
                 for name, leaf in leaf_names(_network.assemble(out, plan, lead=1)):
                     if name not in files:
-                        files[name] = np.lib.format.open_memmap(
-                            workdir / (name.replace("/", ".") + ".npy"), mode="w+",
-                            dtype=leaf.dtype, shape=(n, *leaf.shape[1:]),
-                        )
-                    files[name][start:stop] = np.asarray(leaf[: stop - start])
+                        names.append(name)
+                        f = open(workdir / (name.replace("/", ".") + ".npy"), "wb")  # noqa: SIM115
+                        header = {"descr": np.lib.format.dtype_to_descr(np.dtype(leaf.dtype)),
+                                  "fortran_order": False, "shape": (n, *leaf.shape[1:])}
+                        np.lib.format.write_array_header_2_0(f, header)
+                        row = int(np.dtype(leaf.dtype).itemsize * np.prod(leaf.shape[1:]))
+                        files[name] = (f, f.tell(), row)
+                    f, offset, row = files[name]
+                    f.seek(offset + start * row)
+                    np.ascontiguousarray(np.asarray(leaf[: stop - start])).tofile(f)
+                del out
                 bar.update(stop - start)
-        for mm in files.values():
-            mm.flush()
-        files.clear()
+        for f, _, _ in files.values():
+            f.close()
         if as_npz:
             with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
-                for name, _ in leaf_names(_network.assemble(out, plan, lead=1)):
+                for name in names:
                     zf.write(workdir / (name.replace("/", ".") + ".npy"), arcname=name + ".npy")
     finally:
-        files.clear()
+        for f, _, _ in files.values():
+            f.close()
         if as_npz:
             shutil.rmtree(workdir, ignore_errors=True)
     return path
