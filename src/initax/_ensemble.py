@@ -82,12 +82,15 @@ def _members(keys: jax.Array, schemes, biases, plan, chunk: int):
     return jax.lax.map(body, keys, batch_size=chunk)
 
 
-def _ensemble_jit(keys, schemes, biases, plan, chunk):
+def _ensemble_jit(keys, schemes, biases, plan, chunk, n=None):
+    """Members for ``keys``, or for ``split(keys, n)`` when ``n`` is given (one program)."""
     top = not _network.is_traced(keys, schemes, biases)
-    return _jits(jax.default_backend(), top)[0](keys, schemes, biases, plan, chunk)
+    return _jits(jax.default_backend(), top)[0](keys, schemes, biases, plan, chunk, n)
 
 
-def _ensemble_unsharded(keys, schemes, biases, plan, chunk):
+def _ensemble_unsharded(keys, schemes, biases, plan, chunk, n):
+    if n is not None:
+        keys = jax.random.split(keys, n)
     return _members(keys, schemes, biases, plan, chunk)
 
 
@@ -108,7 +111,8 @@ def _ensemble_sharded(key_data, schemes, biases, plan, chunk, mesh, axes, impl):
 def _jits(backend: str, top_level: bool = True):
     opts = _network.compiler_options() if top_level else None
     return (
-        jax.jit(_ensemble_unsharded, static_argnames=("plan", "chunk"), compiler_options=opts),
+        jax.jit(_ensemble_unsharded, static_argnames=("plan", "chunk", "n"),
+                compiler_options=opts),
         jax.jit(_ensemble_sharded, static_argnames=("plan", "chunk", "mesh", "axes", "impl"),
                 compiler_options=opts),
     )
@@ -191,10 +195,11 @@ def ensemble(
             "accepted: chunk_size, sharding, bias, layout, dtype."
         )
     chunk = min(n, chunk_size if chunk_size is not None else auto_chunk(plan, n))
-    keys = jax.random.split(key, n)
     if sharding is None:
-        return _network.assemble(_ensemble_jit(keys, schemes, biases, plan, chunk), plan, lead=1)
+        out = _ensemble_jit(key, schemes, biases, plan, chunk, n)
+        return _network.assemble(out, plan, lead=1)
 
+    keys = jax.random.split(key, n)
     mesh, axes = _mesh_axes(sharding)
     n_dev = math.prod(mesh.shape[a] for a in axes)
     if n % n_dev:
