@@ -7,8 +7,13 @@ In each subprocess:
 1. first call: wall time of the first call, block_until_ready (trace, compile, run);
 2. memory: the output is dropped, the kernel's peak-RSS mark is reset
    (``/proc/self/clear_refs``), the call runs again, and the peak RSS above the
-   RSS just before the call is reported against the output's size;
-3. steady state: the median over ``--rounds`` further calls.
+   RSS just before the call is reported against the output's size.
+
+Steady state is then measured side by side in one more process per workload:
+every peer is built and warmed up, and the rounds are interleaved (round r
+calls every peer once), so that load from other processes on a shared machine
+hits all peers alike; the table reports the median over ``--rounds``. (Peers
+that take seconds per call, the Python loops, get one round.)
 
 Ratios are to the raw-PRNG limit: one ``jax.random.normal`` (threefry) of the
 same element count. Usage::
@@ -214,8 +219,34 @@ def _status(field):
     return int(re.search(rf"{field}:\s+(\d+)", Path("/proc/self/status").read_text()).group(1))
 
 
+def _spec(workload):
+    return (QUICK if os.environ.get("BENCH_QUICK") else WORKLOADS)[workload]
+
+
+def steady_worker(workload, peers, rounds):
+    """Interleaved steady-state rounds for every peer of a workload, in one process."""
+    spec = _spec(workload)
+    fns = {}
+    for peer in peers:
+        try:
+            fns[peer] = make_peer(peer, spec["dims"], spec["n"])
+            block(fns[peer]())  # compile / warm up
+        except (ImportError, SystemExit):
+            fns.pop(peer, None)
+    times = {p: [] for p in fns}
+    for r in range(rounds):
+        for peer, fn in fns.items():
+            if peer in SLOW and r > 0:
+                continue
+            t0 = time.perf_counter()
+            out = block(fn())
+            times[peer].append(time.perf_counter() - t0)
+            del out
+    print(json.dumps({p: statistics.median(t) for p, t in times.items()}))
+
+
 def worker(peer, workload, rounds):
-    spec = (QUICK if os.environ.get("BENCH_QUICK") else WORKLOADS)[workload]
+    spec = _spec(workload)
     try:
         fn = make_peer(peer, spec["dims"], spec["n"])
     except ImportError as err:
@@ -266,12 +297,13 @@ def versions():
     return out
 
 
-def run_one(peer, workload, rounds, quick):
+def run_one(peer, workload, rounds, quick, mode="--worker"):
     env = dict(os.environ)
     if quick:
         env["BENCH_QUICK"] = "1"
-    res = subprocess.run([sys.executable, __file__, "--worker", peer, workload, "--rounds",
-                          str(rounds)], capture_output=True, text=True, env=env, timeout=1800)
+    args = [mode, peer, workload] if mode == "--worker" else [mode, workload, peer]
+    res = subprocess.run([sys.executable, __file__, *args, "--rounds", str(rounds)],
+                         capture_output=True, text=True, env=env, timeout=1800)
     lines = [ln for ln in res.stdout.splitlines() if ln.startswith("{")]
     if res.returncode != 0 or not lines:
         tail = (res.stdout + res.stderr).strip().splitlines()[-1:] or ["?"]
@@ -282,6 +314,7 @@ def run_one(peer, workload, rounds, quick):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worker", nargs=2, metavar=("PEER", "WORKLOAD"))
+    ap.add_argument("--steady", nargs=2, metavar=("WORKLOAD", "PEERS"))
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--json", default=None)
@@ -289,6 +322,9 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.worker:
         worker(*args.worker, args.rounds)
+        return
+    if args.steady:
+        steady_worker(args.steady[0], args.steady[1].split(","), args.rounds)
         return
     table = WORKLOADS if not args.quick else QUICK
     names = args.only.split(",") if args.only else list(table)
@@ -301,7 +337,12 @@ def main(argv=None):
                  else ENSEMBLE_PEERS)
         rows = {}
         for p in peers:
-            rows[p] = run_one(p, w, args.rounds, args.quick)
+            rows[p] = run_one(p, w, 1, args.quick)  # first call and memory
+        ok = [p for p in peers if "skip" not in rows[p]]
+        steady = run_one(",".join(ok), w, args.rounds, args.quick, mode="--steady")
+        for p in ok:
+            rows[p]["steady_s"] = steady.get(p, float("nan"))
+            rows[p]["rounds"] = 1 if p in SLOW else args.rounds
         results["workloads"][w] = {"spec": spec, "elements": n_elements(spec["dims"], spec["n"]),
                                    "peers": rows}
         print(format_workload(w, results["workloads"][w]), flush=True)
