@@ -170,3 +170,22 @@ def test_schemes_listing():
             continue
         p = initax.init(jax.random.key(1), [4, 3], name)
         assert p["W1"].shape == (3, 4)
+
+
+def test_deep_layers_survive_their_stacked_buffer(key):
+    """Layers of a large group are cut from one stacked buffer (on CPU through a NumPy
+    view); they must stay valid after every other reference is gone and the memory is
+    reused, and they can be donated."""
+    import gc
+
+    dims = [16] * 30
+    p = initax.he(key, dims)
+    ref = {n: np.array(v) for n, v in p.items()}
+    for _ in range(3):
+        initax.he(jax.random.key(5), dims)
+        gc.collect()
+    junk = [jnp.full((16, 16), float(i)) for i in range(500)]
+    assert all(np.array_equal(np.asarray(p[n]), ref[n]) for n in p)
+    doubled = jax.jit(lambda x: x * 2, donate_argnums=0)(p["W7"])
+    np.testing.assert_array_equal(np.asarray(doubled), 2 * ref["W7"])
+    del junk

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 import math
-import sys
 import time
 from typing import Any
 
@@ -22,7 +20,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from initax import _data, _registry, mlp
+from initax import _data, _registry, _report, mlp
 from initax._ensemble import ensemble
 from initax._lsuv import lsuv
 from initax._progress import Progress
@@ -288,19 +286,15 @@ def format_table(result: dict[str, Any]) -> str:
             "never" if it is None else f"{int(it)}",
             units,
         ])
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-             for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
     title = (f"initax compare: {cfg['dataset']}, dims {cfg['dims']}, {cfg['hidden']} hidden, "
              f"{cfg['seeds']} seeds x {len(result['schemes'])} schemes, {cfg['steps']} steps of "
              f"GD, lr {cfg['lr']} ({cfg['train_seconds']:.1f}s training)")
-    return title + "\n" + "\n".join(lines)
+    return title + "\n" + _report.table(rows)
 
 
 def plot(result: dict[str, Any], path: str) -> str:
     """Loss curves (median and interquartile band, log scale) and decision boundaries."""
-    plt = _pyplot()
+    plt = _report.pyplot()
     arrays = result["_arrays"]
     names = list(result["schemes"])
     two_d = arrays["data"][0].shape[0] == 2
@@ -342,19 +336,6 @@ def plot(result: dict[str, Any], path: str) -> str:
     return path
 
 
-def _pyplot():
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as err:
-        raise RuntimeError(
-            "plotting needs matplotlib: pip install 'initax[plot]' (or pass --plot '')"
-        ) from err
-    return plt
-
-
 def to_json(result: dict[str, Any]) -> dict[str, Any]:
     """The JSON-ready part of a result."""
     return {k: v for k, v in result.items() if not k.startswith("_")}
@@ -367,15 +348,6 @@ def run_cli(args) -> int:
         hidden=args.hidden, seed=args.seed,
     )
     result = run(config)
-    print(format_table(result))
-    if args.plot:
-        try:
-            print(f"plot: {plot(result, args.plot)}")
-        except RuntimeError as err:
-            print(f"initax compare: {err}", file=sys.stderr)
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(to_json(result), f, indent=1, allow_nan=False)
-        print(f"json: {args.json}")
-    return 0
+    return _report.emit("compare", format_table(result), to_json(result),
+                        lambda path: plot(result, path), args.plot, args.json)
 

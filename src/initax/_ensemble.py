@@ -41,7 +41,7 @@ from initax._validate import check_positive_int
 # so generating all members at once peaks near 4x the ensemble. In chunks the
 # temporaries are 4x one chunk; chunks of a few MiB also stay in cache and run
 # faster. Small ensembles skip chunking, whose loop costs more than it saves.
-DEFAULT_CHUNK_BYTES = 4 * 2**20  # largest automatic chunk
+DEFAULT_CHUNK_BYTES = 8 * 2**20  # largest automatic chunk
 MIN_CHUNK_BYTES = 256 * 2**10  # smallest automatic chunk
 UNCHUNKED_BYTES = 16 * 2**20  # ensembles up to this size are generated in one go
 
@@ -59,8 +59,9 @@ def auto_chunk(plan: _network.Plan, n: int) -> int:
     The whole ensemble when it is at most :data:`UNCHUNKED_BYTES`; otherwise a
     chunk of 1/16 of the ensemble, clamped to [:data:`MIN_CHUNK_BYTES`,
     :data:`DEFAULT_CHUNK_BYTES`], so the temporaries (about 4 chunks) stay within
-    a quarter of the output. A divisor of ``n`` between half and all of that is
-    preferred: then ``jax.lax.map`` needs no second program for a remainder.
+    a quarter of the output. The divisor of ``n`` closest to that target within a
+    factor of 2 is preferred: then ``jax.lax.map`` needs no second program for a
+    remainder.
     """
     one = max(1, member_bytes(plan))
     total = one * n
@@ -68,9 +69,9 @@ def auto_chunk(plan: _network.Plan, n: int) -> int:
         return n
     chunk_bytes = min(DEFAULT_CHUNK_BYTES, max(MIN_CHUNK_BYTES, total // 16))
     target = max(1, min(n, chunk_bytes // one))
-    for c in range(target, max(1, target // 2) - 1, -1):
-        if n % c == 0:
-            return c
+    divisors = [c for c in range(max(1, target // 2), min(n, 2 * target) + 1) if n % c == 0]
+    if divisors:
+        return min(divisors, key=lambda c: (abs(c - target), -c))
     return target
 
 

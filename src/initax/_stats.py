@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import Any
 
 import jax
 import numpy as np
 
-from initax import _registry, mlp
+from initax import _registry, _report, mlp
 from initax._validate import check_positive_int
 from initax.diagnostics import depth_profile
 
@@ -63,18 +61,13 @@ def format_table(result: dict[str, Any]) -> str:
         a = st["a_std"]
         ratio = _fmt(a[-1] / a[0]) if a[0] and a[-1] is not None else "n/a"
         rows.append([name] + [_fmt(a[p - 1]) for p in picks] + [ratio])
-    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
     title = (f"initax stats: activation std by layer, depth {d}, width {cfg['width']}, "
              f"{cfg['hidden']}, {cfg['batch']} inputs ~ N(0, 1)")
-    return title + "\n" + "\n".join(lines)
+    return title + "\n" + _report.table(rows)
 
 
 def plot(result: dict[str, Any], path: str) -> str:
-    from initax._compare import _pyplot
-
-    plt = _pyplot()
+    plt = _report.pyplot()
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for name, st in result["schemes"].items():
         a = np.array([np.nan if v is None else v for v in st["a_std"]], float)
@@ -94,14 +87,5 @@ def plot(result: dict[str, Any], path: str) -> str:
 
 def run_cli(args) -> int:
     result = run(args.schemes, args.depth, args.width, args.hidden, args.batch, args.seed)
-    print(format_table(result))
-    if args.plot:
-        try:
-            print(f"plot: {plot(result, args.plot)}")
-        except RuntimeError as err:
-            print(f"initax stats: {err}", file=sys.stderr)
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(result, f, indent=1, allow_nan=False)
-        print(f"json: {args.json}")
-    return 0
+    return _report.emit("stats", format_table(result), result,
+                        lambda path: plot(result, path), args.plot, args.json)
