@@ -11,8 +11,8 @@ In each subprocess:
 
 Steady state is then measured side by side in one more process per workload:
 every peer is built and warmed up, and the rounds are interleaved (round r
-calls every peer once), so that load from other processes on a shared machine
-hits all peers alike; the table reports the median over ``--rounds``. (Peers
+calls every peer once, the order rotated by r), so that load from other
+processes on a shared machine hits all peers alike; the table reports the median over ``--rounds``. (Peers
 that take seconds per call, the Python loops, get one round.)
 
 Ratios are to the raw-PRNG limit: one ``jax.random.normal`` (threefry) of the
@@ -234,8 +234,11 @@ def steady_worker(workload, peers, rounds):
         except (ImportError, SystemExit):
             fns.pop(peer, None)
     times = {p: [] for p in fns}
+    order = list(fns)
     for r in range(rounds):
-        for peer, fn in fns.items():
+        # rotate the order each round, so that no peer always runs first or last
+        for peer in order[r % len(order):] + order[: r % len(order)]:
+            fn = fns[peer]
             if peer in SLOW and r > 0:
                 continue
             t0 = time.perf_counter()

@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import jax.numpy as jnp
@@ -36,6 +37,8 @@ from initax._schemes import (
     variance_scaling,
 )
 from initax._validate import check_nonnegative
+
+AxisArg = int | Sequence[int]
 
 __all__ = [
     "Initializer",
@@ -144,17 +147,22 @@ def he() -> VarianceScaling:
 # ------------------------------------------------- jax.nn.initializers names
 
 
-def _vs(scale: float, mode: str, dist: str, name: str, in_axis, out_axis, batch_axis):
+def _vs(scale: float, mode: str, dist: str, name: str, in_axis: AxisArg, out_axis: AxisArg,
+        batch_axis: AxisArg) -> VarianceScaling:
     return variance_scaling(scale, mode, dist, in_axis, out_axis, batch_axis, name=name)
 
 
-def lecun_normal(in_axis=-2, out_axis=-1, batch_axis=()) -> VarianceScaling:
+def lecun_normal(
+    in_axis: AxisArg = -2, out_axis: AxisArg = -1, batch_axis: AxisArg = ()
+) -> VarianceScaling:
     r"""Truncated normal with :math:`\mathrm{Var} = 1/\text{fan\_in}` (as JAX).
 
     LeCun et al., "Efficient BackProp", 1998.
 
     Args:
-      in_axis: input axis or axes. out_axis: output axis or axes. batch_axis: ignored axes.
+      in_axis: input axis or axes.
+      out_axis: output axis or axes.
+      batch_axis: axes ignored when computing fans.
 
     Returns:
       An initializer.
@@ -162,11 +170,15 @@ def lecun_normal(in_axis=-2, out_axis=-1, batch_axis=()) -> VarianceScaling:
     return _vs(1.0, "fan_in", "truncated_normal", "lecun_normal", in_axis, out_axis, batch_axis)
 
 
-def lecun_uniform(in_axis=-2, out_axis=-1, batch_axis=()) -> VarianceScaling:
+def lecun_uniform(
+    in_axis: AxisArg = -2, out_axis: AxisArg = -1, batch_axis: AxisArg = ()
+) -> VarianceScaling:
     r"""Uniform with :math:`\mathrm{Var} = 1/\text{fan\_in}` (as JAX). LeCun et al., 1998.
 
     Args:
-      in_axis: input axis or axes. out_axis: output axis or axes. batch_axis: ignored axes.
+      in_axis: input axis or axes.
+      out_axis: output axis or axes.
+      batch_axis: axes ignored when computing fans.
 
     Returns:
       An initializer.
@@ -174,14 +186,18 @@ def lecun_uniform(in_axis=-2, out_axis=-1, batch_axis=()) -> VarianceScaling:
     return _vs(1.0, "fan_in", "uniform", "lecun_uniform", in_axis, out_axis, batch_axis)
 
 
-def glorot_normal(in_axis=-2, out_axis=-1, batch_axis=()) -> VarianceScaling:
+def glorot_normal(
+    in_axis: AxisArg = -2, out_axis: AxisArg = -1, batch_axis: AxisArg = ()
+) -> VarianceScaling:
     r"""Truncated normal with :math:`\mathrm{Var} = 2/(\text{fan\_in}+\text{fan\_out})` (as JAX).
 
     Glorot & Bengio, "Understanding the difficulty of training deep feedforward
     neural networks", AISTATS 2010.
 
     Args:
-      in_axis: input axis or axes. out_axis: output axis or axes. batch_axis: ignored axes.
+      in_axis: input axis or axes.
+      out_axis: output axis or axes.
+      batch_axis: axes ignored when computing fans.
 
     Returns:
       An initializer.
@@ -189,13 +205,17 @@ def glorot_normal(in_axis=-2, out_axis=-1, batch_axis=()) -> VarianceScaling:
     return _vs(1.0, "fan_avg", "truncated_normal", "glorot_normal", in_axis, out_axis, batch_axis)
 
 
-def glorot_uniform(in_axis=-2, out_axis=-1, batch_axis=()) -> VarianceScaling:
+def glorot_uniform(
+    in_axis: AxisArg = -2, out_axis: AxisArg = -1, batch_axis: AxisArg = ()
+) -> VarianceScaling:
     r""":math:`U(-a, a)`, :math:`a = \sqrt{6/(\text{fan\_in}+\text{fan\_out})}` (as JAX).
 
     Glorot & Bengio, AISTATS 2010.
 
     Args:
-      in_axis: input axis or axes. out_axis: output axis or axes. batch_axis: ignored axes.
+      in_axis: input axis or axes.
+      out_axis: output axis or axes.
+      batch_axis: axes ignored when computing fans.
 
     Returns:
       An initializer.
@@ -203,13 +223,17 @@ def glorot_uniform(in_axis=-2, out_axis=-1, batch_axis=()) -> VarianceScaling:
     return _vs(1.0, "fan_avg", "uniform", "glorot_uniform", in_axis, out_axis, batch_axis)
 
 
-def he_normal(in_axis=-2, out_axis=-1, batch_axis=()) -> VarianceScaling:
+def he_normal(
+    in_axis: AxisArg = -2, out_axis: AxisArg = -1, batch_axis: AxisArg = ()
+) -> VarianceScaling:
     r"""Truncated normal with :math:`\mathrm{Var} = 2/\text{fan\_in}` (as JAX).
 
     He et al., "Delving Deep into Rectifiers", ICCV 2015.
 
     Args:
-      in_axis: input axis or axes. out_axis: output axis or axes. batch_axis: ignored axes.
+      in_axis: input axis or axes.
+      out_axis: output axis or axes.
+      batch_axis: axes ignored when computing fans.
 
     Returns:
       An initializer.
@@ -217,11 +241,15 @@ def he_normal(in_axis=-2, out_axis=-1, batch_axis=()) -> VarianceScaling:
     return _vs(2.0, "fan_in", "truncated_normal", "he_normal", in_axis, out_axis, batch_axis)
 
 
-def he_uniform(in_axis=-2, out_axis=-1, batch_axis=()) -> VarianceScaling:
+def he_uniform(
+    in_axis: AxisArg = -2, out_axis: AxisArg = -1, batch_axis: AxisArg = ()
+) -> VarianceScaling:
     r""":math:`U(-a, a)`, :math:`a = \sqrt{6/\text{fan\_in}}` (as JAX). He et al., 2015.
 
     Args:
-      in_axis: input axis or axes. out_axis: output axis or axes. batch_axis: ignored axes.
+      in_axis: input axis or axes.
+      out_axis: output axis or axes.
+      batch_axis: axes ignored when computing fans.
 
     Returns:
       An initializer.
@@ -316,7 +344,8 @@ def zero() -> ZerO:
     with only Zeros and Ones", TMLR 2022, https://arxiv.org/abs/2110.12661. For
     :math:`W \in \mathbb{R}^{P_l 	imes P_{l-1}}`: :math:`I` if square, the partial
     identity :math:`(I, 0)` if :math:`P_l < P_{l-1}`, else
-    :math:`2^{-(m-1)/2} H_m[:P_l, :P_{l-1}]` with :math:`m = \lceil \log_2 P_l ceil`.
+    :math:`2^{-(m-1)/2} H_m[:P_l, :P_{l-1}]` with :math:`m = \lceil \log_2 P_l 
+ceil`.
     Deterministic (all ensemble members are identical by design).
 
     Returns:
@@ -349,7 +378,8 @@ def torch_sparse(sparsity: float = 0.1, std: Any = 0.01) -> TorchSparse:
     r"""PyTorch's ``nn.init.sparse_``: normal(0, std) with a fraction of zeros per column.
 
     In every column of the ``(out, in)`` weight, :math:`\lceil 	ext{sparsity}\cdot out
-    ceil` entries are zero.
+    
+ceil` entries are zero.
 
     Args:
       sparsity: fraction of zeros per column, in [0, 1] (``torch_sparse:S``).

@@ -28,7 +28,9 @@ ACTIVATIONS: dict[str, Callable[[jax.Array], jax.Array]] = {
 }
 
 
-def activation(name: str | Callable[[jax.Array], jax.Array], argname: str = "hidden"):
+def activation(
+    name: str | Callable[[jax.Array], jax.Array], argname: str = "hidden"
+) -> Callable[[jax.Array], jax.Array]:
     """Look up an activation by name (or pass a callable through).
 
     Args:
@@ -68,7 +70,14 @@ def to_seed_layout(params: dict) -> dict:
 
 
 def n_layers(params: dict) -> int:
-    """Number of layers ``L`` in a classic-layout parameter dict."""
+    """Number of layers ``L`` in a classic-layout parameter dict.
+
+    Args:
+      params: ``{"W1", "b1", ..., "WL", "bL"}``.
+
+    Returns:
+      ``L``, the number of weight matrices.
+    """
     return sum(1 for k in params if k.startswith("W"))
 
 
