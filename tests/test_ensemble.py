@@ -83,6 +83,8 @@ def test_bad_sharding(key):
     from jax.sharding import NamedSharding, PartitionSpec
     with pytest.raises(ValueError, match="must partition its first"):
         initax.ensemble(key, 4, DIMS, sharding=NamedSharding(mesh, PartitionSpec()))
+    with pytest.raises(ValueError, match="cannot be used inside jax.jit"):
+        jax.jit(lambda k: initax.ensemble(k, 4, DIMS, sharding=mesh))(key)
     with pytest.raises(TypeError, match="unexpected keyword arguments"):
         initax.ensemble(key, 4, DIMS, chunksize=2)
 

@@ -200,8 +200,13 @@ def ensemble(
         out = _ensemble_jit(key, schemes, biases, plan, chunk, n)
         return _network.assemble(out, plan, lead=1)
 
-    keys = jax.random.split(key, n)
     mesh, axes = _mesh_axes(sharding)
+    if _network.is_traced(key, schemes, biases):
+        raise ValueError(
+            "sharding= places the members on devices itself and cannot be used inside "
+            "jax.jit/jax.vmap; call initax.ensemble(..., sharding=...) outside them."
+        )
+    keys = jax.random.split(key, n)
     n_dev = math.prod(mesh.shape[a] for a in axes)
     if n % n_dev:
         raise ValueError(
