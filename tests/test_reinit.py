@@ -143,3 +143,108 @@ def test_seed_layout_and_conv_kernels(key):
     conv = {"Conv_0": {"kernel": jnp.zeros((3, 3, 64, 128))}}  # HWIO: fan_in = 9 * 64
     c = initax.reinit(key, conv)
     assert var_ok(c["Conv_0"]["kernel"], 2 / (9 * 64))
+
+
+# ---- every supported tree kind: distribution, untouched leaves, stable paths, jit
+
+
+def _haiku(extra):
+    k = jax.random.split(jax.random.key(3), 3)
+    t = {"linear": {"w": jax.random.normal(k[0], (300, 200)), "b": jnp.ones(200)},
+         "linear_1": {"w": jax.random.normal(k[1], (200, 10)), "b": jnp.ones(10)}}
+    if extra:
+        t["linear_2"] = {"w": jax.random.normal(k[2], (10, 7)), "b": jnp.ones(7)}
+    return t, "linear/w"
+
+
+def _linen(extra):
+    nn = pytest.importorskip("flax.linen")
+    widths = (200, 10, 7) if extra else (200, 10)
+
+    class MLP(nn.Module):
+        @nn.compact
+        def __call__(self, x):
+            for w in widths:
+                x = nn.Dense(w, bias_init=nn.initializers.ones)(x)
+            return x
+
+    return MLP().init(jax.random.key(3), jnp.ones((1, 300))), "params/Dense_0/kernel"
+
+
+def _nnx(extra):
+    nnx = pytest.importorskip("flax.nnx")
+
+    class M(nnx.Module):
+        def __init__(self, rngs):
+            init_b = nnx.initializers.ones
+            self.a = nnx.Linear(300, 200, bias_init=init_b, rngs=rngs)
+            self.b = nnx.Linear(200, 10, bias_init=init_b, rngs=rngs)
+            if extra:
+                self.c = nnx.Linear(10, 7, bias_init=init_b, rngs=rngs)
+
+    state = nnx.state(M(nnx.Rngs(3)), nnx.Param)
+    path = next(initax._reinit.path_str(p) for p, _ in
+                jax.tree_util.tree_flatten_with_path(state)[0]
+                if initax._reinit.path_str(p).startswith("a/kernel"))
+    return state, path
+
+
+def _equinox(extra):
+    eqx = pytest.importorskip("equinox")
+    k = jax.random.split(jax.random.key(3), 3)
+
+    class Net(eqx.Module):
+        a: eqx.nn.Linear
+        b: eqx.nn.Linear
+        c: eqx.nn.Linear | None
+
+        def __init__(self):
+            self.a = eqx.nn.Linear(300, 200, key=k[0])
+            self.b = eqx.nn.Linear(200, 10, key=k[1])
+            self.c = eqx.nn.Linear(10, 7, key=k[2]) if extra else None
+
+    return Net(), "a/weight"
+
+
+def _seed(extra):
+    return initax.init(jax.random.key(3), [300, 200, 10, 7] if extra else [300, 200, 10], "he",
+                       bias=1.0), "W1"
+
+
+KINDS = {"haiku": _haiku, "flax_linen": _linen, "flax_nnx": _nnx, "equinox": _equinox,
+         "seed": _seed}
+
+
+def _named(tree):
+    return {initax._reinit.path_str(p): leaf
+            for p, leaf in jax.tree_util.tree_flatten_with_path(tree)[0]}
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_tree_kind(key, kind):
+    small, first_weight = KINDS[kind](False)
+    big, _ = KINDS[kind](True)
+    rules = {"<weights>": "he"}  # weights only: every bias must stay as it was
+    new = initax.reinit(key, small, rules)
+    old_leaves, new_leaves = _named(small), _named(new)
+    assert list(old_leaves) == list(new_leaves)
+    for path, leaf in new_leaves.items():
+        if initax._reinit._BIAS.fullmatch(initax._reinit._last(path)):
+            np.testing.assert_array_equal(np.asarray(leaf), np.asarray(old_leaves[path]))
+    # the selected weights: He with the true fan_in (300) whatever the layout
+    assert var_ok(new_leaves[first_weight], 2 / 300)
+    # paths, not positions, give the keys: adding a layer changes nothing else
+    new_big = _named(initax.reinit(key, big, rules))
+    for path, leaf in new_leaves.items():
+        np.testing.assert_array_equal(np.asarray(new_big[path]), np.asarray(leaf))
+    # under jit: the eager values
+    jitted = _named(jax.jit(lambda k, t: initax.reinit(k, t, rules))(key, small))
+    for path, leaf in new_leaves.items():
+        np.testing.assert_array_equal(np.asarray(jitted[path]), np.asarray(leaf))
+    # under vmap over a stack of two trees: each member's eager values
+    keys = jax.random.split(key, 2)
+    stacked = jax.tree.map(lambda x: jnp.stack([x, x]), small)
+    batched = _named(jax.vmap(lambda k, t: initax.reinit(k, t, rules))(keys, stacked))
+    second = _named(initax.reinit(keys[1], small, rules))
+    for path, leaf in second.items():
+        np.testing.assert_array_equal(np.asarray(batched[path][1]), np.asarray(leaf))
