@@ -64,3 +64,13 @@ def test_mlp_apply_math(key):
     np.testing.assert_allclose(np.asarray(out), 1 / (1 + np.exp(-z2)), rtol=1e-5)
     with pytest.raises(ValueError, match="hidden='rleu' is not a known activation"):
         initax.mlp.apply(p, x, hidden="rleu")
+
+
+def test_layout_conversions_are_inverse(key):
+    seed = initax.init(key, [5, 7, 3], "he")
+    flax = initax.init(key, [5, 7, 3], "he", layout="flax")
+    for a, b in ((initax.mlp.to_flax_layout(seed), flax),
+                 (initax.mlp.to_seed_layout(flax), seed)):
+        assert jax.tree.structure(a) == jax.tree.structure(b)
+        for x, y in zip(jax.tree.leaves(a), jax.tree.leaves(b), strict=True):
+            np.testing.assert_array_equal(np.asarray(x), np.asarray(y))

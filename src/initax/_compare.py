@@ -166,10 +166,6 @@ def _summary(v: np.ndarray) -> dict[str, float | None]:
             "max": float(v.max()), "median": float(np.median(v))}
 
 
-def _finite_list(v: np.ndarray) -> list[float | None]:
-    return [float(x) if math.isfinite(x) else None for x in np.asarray(v, np.float64)]
-
-
 def run(config: Config, progress: bool | None = None) -> dict[str, Any]:
     """Run the experiment; returns every figure (JSON-ready) plus arrays for plotting.
 
@@ -232,7 +228,7 @@ def run(config: Config, progress: bool | None = None) -> dict[str, Any]:
             "per_seed": {
                 "train_acc": res["train_acc"][sl].tolist(),
                 "test_acc": test_acc.tolist(),
-                "final_loss": _finite_list(res["loss"][sl]),
+                "final_loss": _report.finite_list(res["loss"][sl]),
                 "iter_to_target": [None if math.isinf(v) else float(v) for v in reach],
             },
             "loss_curve": _curve_quantiles(lc),
@@ -251,8 +247,8 @@ def _curve_quantiles(lc: np.ndarray, points: int = 200) -> dict[str, list[float]
     idx = np.unique(np.linspace(0, steps - 1, min(points, steps)).astype(int))
     q = np.nanquantile(np.where(np.isfinite(lc[:, idx]), lc[:, idx], np.nan),
                        [0.25, 0.5, 0.75], axis=0)
-    return {"iteration": idx.tolist(), "q25": _finite_list(q[0]),
-            "median": _finite_list(q[1]), "q75": _finite_list(q[2])}
+    return {"iteration": idx.tolist(), "q25": _report.finite_list(q[0]),
+            "median": _report.finite_list(q[1]), "q75": _report.finite_list(q[2])}
 
 
 def _fmt(v: float | None) -> str:

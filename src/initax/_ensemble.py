@@ -143,6 +143,32 @@ def _mesh_axes(sharding: Any) -> tuple[Mesh, tuple[str, ...]]:
     )
 
 
+def prepare(
+    key: Any, n: Any, layers_dims: Any, scheme: Any, chunk_size: Any, init_kwargs: dict,
+    accepted: str = "chunk_size, ",
+) -> tuple:
+    """Validate an ensemble call; return the network plan, ``n`` and the chunk size."""
+    n = check_positive_int(n, "n", " (the number of ensemble members)")
+    if chunk_size is not None:
+        chunk_size = check_positive_int(chunk_size, "chunk_size", " or None")
+    init_kwargs = dict(init_kwargs)
+    key, schemes, biases, plan = _network.prepare(
+        key,
+        layers_dims,
+        scheme,
+        init_kwargs.pop("bias", None),
+        init_kwargs.pop("layout", "seed"),
+        init_kwargs.pop("dtype", jnp.float32),
+    )
+    if init_kwargs:
+        raise TypeError(
+            f"ensemble got unexpected keyword arguments {sorted(init_kwargs)}; "
+            f"accepted: {accepted}bias, layout, dtype."
+        )
+    chunk = min(n, chunk_size if chunk_size is not None else auto_chunk(plan, n))
+    return key, schemes, biases, plan, n, chunk
+
+
 def ensemble(
     key: jax.Array,
     n: int,
@@ -164,7 +190,7 @@ def ensemble(
       scheme: as for :func:`initax.init`.
       chunk_size: members generated together; bounds the working memory to about
         ``chunk_size`` members beyond the output. None picks a chunk
-        of at most 4 MiB (none for ensembles up to 16 MiB), see :func:`auto_chunk`.
+        of at most 8 MiB (none for ensembles up to 16 MiB), see :func:`auto_chunk`.
       sharding: a ``Mesh`` (the ensemble axis is split over all its axes) or a
         ``NamedSharding`` whose spec partitions only the first axis. ``n`` must be
         a multiple of the number of devices it spans.
@@ -179,23 +205,9 @@ def ensemble(
       >>> ens["W1"].shape
       (8, 4, 3)
     """
-    n = check_positive_int(n, "n", " (the number of ensemble members)")
-    if chunk_size is not None:
-        chunk_size = check_positive_int(chunk_size, "chunk_size", " or None")
-    key, schemes, biases, plan = _network.prepare(
-        key,
-        layers_dims,
-        scheme,
-        init_kwargs.pop("bias", None),
-        init_kwargs.pop("layout", "seed"),
-        init_kwargs.pop("dtype", jnp.float32),
+    key, schemes, biases, plan, n, chunk = prepare(
+        key, n, layers_dims, scheme, chunk_size, init_kwargs, "chunk_size, sharding, "
     )
-    if init_kwargs:
-        raise TypeError(
-            f"ensemble got unexpected keyword arguments {sorted(init_kwargs)}; "
-            "accepted: chunk_size, sharding, bias, layout, dtype."
-        )
-    chunk = min(n, chunk_size if chunk_size is not None else auto_chunk(plan, n))
     if sharding is None:
         out = _ensemble_jit(key, schemes, biases, plan, chunk, n)
         return _network.assemble(out, plan, lead=1)
@@ -219,7 +231,6 @@ def ensemble(
     kd_sharding = NamedSharding(mesh, PartitionSpec(axes))
     # Each process only materializes the key slices of its own devices.
     key_data = jax.make_array_from_callback(host.shape, kd_sharding, lambda idx: host[idx])
-    top = not _network.is_traced(key_data, schemes, biases)
-    out = _jits(jax.default_backend(), top)[1](key_data, schemes, biases, plan, chunk, mesh, axes,
-                                               impl)
+    # not traced (refused above): a top-level program
+    out = _jits(jax.default_backend())[1](key_data, schemes, biases, plan, chunk, mesh, axes, impl)
     return _network.assemble(out, plan, lead=1)

@@ -16,7 +16,6 @@ import numpy as np
 
 from initax import _ensemble, _network
 from initax._progress import Progress
-from initax._validate import check_positive_int
 
 
 def leaf_names(tree: dict) -> list[tuple[str, Any]]:
@@ -61,16 +60,9 @@ def save_ensemble(
     Returns:
       The path written.
     """
-    n = check_positive_int(n, "n", " (the number of ensemble members)")
-    if chunk_size is not None:
-        chunk_size = check_positive_int(chunk_size, "chunk_size", " or None")
-    key, schemes, biases, plan = _network.prepare(
-        key, layers_dims, scheme, init_kwargs.pop("bias", None),
-        init_kwargs.pop("layout", "seed"), init_kwargs.pop("dtype", jnp.float32),
+    key, schemes, biases, plan, n, chunk = _ensemble.prepare(
+        key, n, layers_dims, scheme, chunk_size, init_kwargs
     )
-    if init_kwargs:
-        raise TypeError(f"unexpected keyword arguments {sorted(init_kwargs)}")
-    chunk = min(n, chunk_size or _ensemble.auto_chunk(plan, n))
     keys = jax.random.split(key, n)
     path = Path(path)
     as_npz = path.suffix == ".npz"

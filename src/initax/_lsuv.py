@@ -67,8 +67,7 @@ def _lsuv(params, x, tol, *, hidden, max_iters, center, layout):
         iters.append(it)
         a = g(w @ a + b) if l < n else a
     if layout == "flax":
-        p = {"params": {f"Dense_{i}": {"kernel": p[f"W{i + 1}"].T, "bias": p[f"b{i + 1}"][:, 0]}
-                        for i in range(n)}}
+        p = mlp.to_flax_layout(p)
     return p, jnp.stack(iters)
 
 

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
+
+import numpy as np
+
+
+def finite_list(values: Any) -> list[float | None]:
+    """Floats for JSON, with None where a value is NaN or infinite (strict JSON)."""
+    return [float(x) if math.isfinite(x) else None for x in np.asarray(values, np.float64)]
 
 
 def table(rows: Sequence[Sequence[str]]) -> str:

@@ -41,7 +41,7 @@ def run(schemes: list[str], depth: int, width: int, hidden: str, batch: int = 10
         st = depth_profile(key, init, depth, width, hidden=hidden, batch=batch)
         # float32 overflow (inf) or 0 * inf (nan) is reported as None: "overflow"
         out["schemes"][name] = {
-            k: [float(x) if np.isfinite(x) else None for x in np.asarray(v, np.float64)]
+            k: _report.finite_list(v)
             for k, v in st.items()
         }
     return out

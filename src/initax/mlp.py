@@ -69,6 +69,23 @@ def to_seed_layout(params: dict) -> dict:
     return out
 
 
+def to_flax_layout(params: dict) -> dict:
+    """Convert ``{"W1", "b1", ...}`` to ``{"params": {"Dense_i": {"kernel", "bias"}}}``.
+
+    Args:
+      params: the classic layout (``W_l`` of shape ``(n_l, n_{l-1})``, ``b_l`` of ``(n_l, 1)``).
+
+    Returns:
+      The Flax layout (a view: ``kernel = W.T``, ``bias = b[:, 0]``); the inverse of
+      :func:`to_seed_layout`.
+    """
+    return {"params": {
+        f"Dense_{i}": {"kernel": jnp.swapaxes(params[f"W{i + 1}"], -1, -2),
+                       "bias": params[f"b{i + 1}"][..., 0]}
+        for i in range(n_layers(params))
+    }}
+
+
 def n_layers(params: dict) -> int:
     """Number of layers ``L`` in a classic-layout parameter dict.
 
